@@ -1,0 +1,179 @@
+import {
+  createDiagnostic,
+  type Diagnostic,
+  type ResourceRef,
+  type SourceLocation,
+} from '../diagnostics/diagnostic.js';
+import { coreMessages } from '../diagnostics/messages.js';
+import type { Origin } from '../model/model.js';
+import { formatPointer } from './positions.js';
+import type { YamlDocument } from './reader.js';
+
+/** A Kubernetes object as plain JSON data. */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata?: {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+    readonly [key: string]: unknown;
+  };
+  readonly [key: string]: unknown;
+}
+
+/** One object of the input and where it was written. */
+export interface Manifest {
+  readonly object: KubeObject;
+  /** The document holding it; absent for objects handed to the API without text. */
+  readonly document?: YamlDocument;
+  /** Name of the input (file path, `-`), also set when there is no document. */
+  readonly file: string;
+  readonly docIndex: number;
+  /** Pointer of the object inside its document: `''`, or `/items/N` inside a `List`. */
+  readonly pointer: string;
+}
+
+/** A reference to a manifest's object. */
+export function manifestRef(object: KubeObject): ResourceRef {
+  const ns = object.metadata?.namespace;
+  return {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    name: typeof object.metadata?.name === 'string' ? object.metadata.name : '',
+    ...(typeof ns === 'string' && { namespace: ns }),
+  };
+}
+
+/** The location of a field inside a manifest (`path` is relative to the object). */
+export function manifestLocation(
+  manifest: Manifest,
+  path: readonly (string | number)[] = [],
+): SourceLocation {
+  return {
+    file: manifest.file,
+    docIndex: manifest.docIndex,
+    pointer: manifest.pointer + formatPointer(path),
+  };
+}
+
+/** The origin of a field inside a manifest. */
+export function manifestOrigin(
+  manifest: Manifest,
+  path: readonly (string | number)[] = [],
+): Origin {
+  return { resource: manifestRef(manifest.object), location: manifestLocation(manifest, path) };
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  return `a ${typeof value}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Pointers of every `__proto__` key in a value (they would rewrite object prototypes). */
+export function findProtoKeys(
+  value: unknown,
+  path: (string | number)[] = [],
+  out: string[] = [],
+): string[] {
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => findProtoKeys(item, [...path, i], out));
+  } else if (isRecord(value)) {
+    for (const key of Object.keys(value)) {
+      if (key === '__proto__') out.push(formatPointer([...path, key]));
+      else findProtoKeys(value[key], [...path, key], out);
+    }
+  }
+  return out;
+}
+
+function checkObject(
+  value: unknown,
+  document: YamlDocument,
+  pointer: string,
+  diagnostics: Diagnostic[],
+): value is KubeObject {
+  const location = { file: document.file.path, docIndex: document.index, pointer };
+  if (!isRecord(value)) {
+    diagnostics.push(
+      createDiagnostic('core', coreMessages, 'not-an-object', {
+        data: { what: describe(value) },
+        location,
+      }),
+    );
+    return false;
+  }
+  for (const field of ['apiVersion', 'kind'] as const) {
+    if (typeof value[field] !== 'string' || value[field] === '') {
+      diagnostics.push(
+        createDiagnostic('core', coreMessages, 'missing-type', {
+          data: { field },
+          location: {
+            ...location,
+            pointer: `${pointer}${Object.hasOwn(value, field) ? `/${field}` : ''}`,
+          },
+        }),
+      );
+      return false;
+    }
+  }
+  const protoKeys = findProtoKeys(value);
+  if (protoKeys.length > 0) {
+    for (const p of protoKeys) {
+      diagnostics.push(
+        createDiagnostic('core', coreMessages, 'forbidden-key', {
+          data: { key: '__proto__' },
+          location: { ...location, pointer: pointer + p },
+        }),
+      );
+    }
+    return false;
+  }
+  return true;
+}
+
+/** `List`, or a typed list such as `TrafficSplitList` (but not the SMI metrics kind of that name). */
+function isListKind(object: KubeObject): boolean {
+  return (
+    object.kind === 'List' || (object.kind.endsWith('List') && object.kind !== 'TrafficMetricsList')
+  );
+}
+
+/**
+ * Turns parsed documents into manifests: every document must be a Kubernetes object with
+ * `apiVersion` and `kind`; `kind: List` (and `*List`) documents are expanded into their items.
+ */
+export function toManifests(documents: readonly YamlDocument[]): {
+  manifests: Manifest[];
+  diagnostics: Diagnostic[];
+} {
+  const manifests: Manifest[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const document of documents) {
+    const value = document.value;
+    if (!checkObject(value, document, '', diagnostics)) continue;
+    const base = { document, file: document.file.path, docIndex: document.index };
+    if (isListKind(value) && Array.isArray(value.items)) {
+      // Typed lists from the API (`TrafficSplitList`) leave apiVersion and kind off their items.
+      const itemKind = value.kind === 'List' ? undefined : value.kind.slice(0, -'List'.length);
+      value.items.forEach((raw: unknown, i: number) => {
+        const pointer = `/items/${i}`;
+        const item =
+          itemKind !== undefined && isRecord(raw)
+            ? { apiVersion: value.apiVersion, kind: itemKind, ...raw }
+            : raw;
+        if (checkObject(item, document, pointer, diagnostics))
+          manifests.push({ ...base, object: item, pointer });
+      });
+    } else {
+      manifests.push({ ...base, object: value, pointer: '' });
+    }
+  }
+  return { manifests, diagnostics };
+}

@@ -1,0 +1,25 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { defineConfig } from 'vitest/config';
+
+const root = new URL('./packages/', import.meta.url);
+const packages = readdirSync(root).filter((name) => existsSync(new URL(`${name}/test`, root)));
+
+export default defineConfig({
+  resolve: { conditions: ['@meshlingo/source'] },
+  ssr: { resolve: { conditions: ['@meshlingo/source'] } },
+  test: {
+    projects: packages.map((name) => {
+      const setup = new URL(`${name}/test/global-setup.ts`, root);
+      return {
+        extends: true,
+        test: {
+          name,
+          root: `packages/${name}`,
+          include: ['test/**/*.test.ts'],
+          // A package whose tests need a system program (Prometheus) starts it here.
+          ...(existsSync(setup) && { globalSetup: ['test/global-setup.ts'] }),
+        },
+      };
+    }),
+  },
+});
