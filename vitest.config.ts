@@ -8,6 +8,16 @@ export default defineConfig({
   resolve: { conditions: ['@meshlingo/source'] },
   ssr: { resolve: { conditions: ['@meshlingo/source'] } },
   test: {
+    coverage: {
+      provider: 'v8',
+      include: ['packages/*/src/**/*.ts'],
+      exclude: ['**/index.ts', 'packages/cli/src/**'],
+      reporter: ['text-summary', 'json-summary'],
+      // Core and every adapter must keep these; a drop below fails the run.
+      thresholds: {
+        'packages/core/src/**': { lines: 90, branches: 85 },
+      },
+    },
     projects: packages.map((name) => {
       const setup = new URL(`${name}/test/global-setup.ts`, root);
       return {

@@ -6,14 +6,14 @@ import {
   sortDiagnostics,
   toJson,
   toYaml,
+  writeFileAtomic,
   type Diagnostic,
   type KubeObject,
   type Manifest,
   type SourceFile,
 } from '@meshlingo/core';
-import { randomBytes } from 'node:crypto';
-import { mkdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { resolve } from 'node:path';
 
 /** Where command output goes; tests replace the streams. */
 export interface Io {
@@ -81,6 +81,8 @@ async function canonical(path: string): Promise<string> {
   }
 }
 
+export { writeFileAtomic };
+
 /** Refuses to write over any input file. */
 export async function assertNotInput(target: string, inputs: readonly string[]): Promise<void> {
   const t = await canonical(target);
@@ -88,23 +90,6 @@ export async function assertNotInput(target: string, inputs: readonly string[]):
     if (input === '-') continue;
     if ((await canonical(input)) === t)
       throw new UsageError(`refusing to overwrite the input file ${input}`);
-  }
-}
-
-/**
- * Writes a file atomically: the content goes to a temporary file in the same directory, which
- * is then renamed over the target, so a reader (or a crash) never sees half a file.
- */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, content, { flag: 'wx' });
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
   }
 }
 

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { adaptersCommand } from './commands/adapters.js';
 import { convertCommand } from './commands/convert.js';
+import { metricsCommand } from './commands/metrics.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, UsageError, type Io } from './io.js';
 
@@ -27,6 +28,7 @@ export async function main(args: readonly string[], io: Io = processIo): Promise
   validateCommand(program, io, setExit);
   convertCommand(program, io, setExit);
   adaptersCommand(program, io);
+  metricsCommand(program, io, setExit);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {

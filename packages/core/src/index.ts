@@ -40,6 +40,7 @@ export { formatPointer, locatePointer, parsePointer } from './io/positions.js';
 export type { ReadFilesResult } from './io/files.js';
 export { decodeSource, findInvalidUtf8, readInputFiles } from './io/files.js';
 export { toJson, toYaml, toYamlStream } from './io/writer.js';
+export { writeFileAtomic } from './io/output.js';
 export type { KubeObject, Manifest } from './io/manifest.js';
 export {
   findProtoKeys,

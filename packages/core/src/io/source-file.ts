@@ -30,9 +30,3 @@ export function positionAt(file: SourceFile, offset: number): { line: number; co
   }
   return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
 }
-
-/** Converts a 1-based line into the character offset where it starts (clamped to the text). */
-export function offsetOfLine(file: SourceFile, line: number): number {
-  const starts = lineStarts(file);
-  return starts[Math.min(Math.max(line, 1), starts.length) - 1] ?? 0;
-}

@@ -59,6 +59,8 @@ export interface ReadResult {
   readonly passthrough: readonly Manifest[];
   /** Every input object, in input order. */
   readonly manifests: readonly Manifest[];
+  /** Every parsed document (input and context), for positions. */
+  readonly documents: readonly YamlDocument[];
   readonly diagnostics: Diagnostic[];
 }
 
@@ -134,11 +136,10 @@ function guarded<T>(
 /** Adds line and column to every diagnostic that names a document and pointer, parsing only those documents again. */
 export function resolvePositions(
   diagnostics: readonly Diagnostic[],
-  manifests: readonly Manifest[],
+  documents: readonly YamlDocument[],
 ): Diagnostic[] {
   const docs = new Map<string, YamlDocument>();
-  for (const m of manifests)
-    if (m.document !== undefined) docs.set(`${m.file}\u0000${m.docIndex}`, m.document);
+  for (const d of documents) docs.set(`${d.file.path}\u0000${d.index}`, d);
   return diagnostics.map((d) => {
     const loc = d.location;
     if (loc === undefined || loc.line !== undefined || loc.docIndex === undefined) return d;
@@ -215,13 +216,14 @@ export function readInput(input: PipelineInput, options: PipelineOptions = {}): 
   }
   const checked = crossValidate(mergeModels(models), smi.rejected, core.mode);
   diagnostics.push(...checked.diagnostics);
-  const allManifests = [...loaded.manifests, ...(extra?.manifests ?? [])];
+  const documents = [...loaded.documents, ...(extra?.documents ?? [])];
   return {
     model: checked.model,
     context: contextRead.context,
     passthrough,
-    manifests: allManifests,
-    diagnostics: sortDiagnostics(resolvePositions(diagnostics, allManifests)),
+    manifests: [...loaded.manifests, ...(extra?.manifests ?? [])],
+    documents,
+    diagnostics: sortDiagnostics(resolvePositions(diagnostics, documents)),
   };
 }
 
@@ -308,7 +310,7 @@ export function convert(input: PipelineInput, options: ConvertOptions): ConvertR
     };
     objects.push(...guarded(target, sink, () => target.emit(read.model, ctx), []));
   }
-  diagnostics.push(...resolvePositions(emitted, read.manifests));
+  diagnostics.push(...resolvePositions(emitted, read.documents));
   return {
     objects: sortObjects(objects, targets),
     diagnostics: sortDiagnostics(diagnostics),

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { toManifests, type KubeObject, type Manifest } from '../io/manifest.js';
-import { parseYamlStream, type ReadLimits } from '../io/reader.js';
+import { parseYamlStream, type ReadLimits, type YamlDocument } from '../io/reader.js';
 import type { SourceFile } from '../io/source-file.js';
 
 /** What the pipeline reads: YAML/JSON text, several named texts, or objects. */
@@ -18,23 +18,26 @@ export function loadManifests(
   input: PipelineInput,
   limits: ReadLimits = {},
   name = '<input>',
-): { manifests: Manifest[]; diagnostics: Diagnostic[] } {
+): { manifests: Manifest[]; documents: YamlDocument[]; diagnostics: Diagnostic[] } {
   if (typeof input === 'string') return loadManifests([{ path: name, text: input }], limits);
-  if (input.length === 0) return { manifests: [], diagnostics: [] };
+  if (input.length === 0) return { manifests: [], documents: [], diagnostics: [] };
   if (!isSourceFiles(input)) {
     return {
       manifests: input.map((object, docIndex) => ({ object, file: name, docIndex, pointer: '' })),
+      documents: [],
       diagnostics: [],
     };
   }
   const manifests: Manifest[] = [];
+  const documents: YamlDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const file of input) {
     const parsed = parseYamlStream(file, limits);
     diagnostics.push(...parsed.diagnostics);
+    documents.push(...parsed.documents);
     const converted = toManifests(parsed.documents);
     manifests.push(...converted.manifests);
     diagnostics.push(...converted.diagnostics);
   }
-  return { manifests, diagnostics };
+  return { manifests, documents, diagnostics };
 }

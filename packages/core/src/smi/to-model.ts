@@ -38,6 +38,11 @@ import type { HttpMatchManifest } from '../schemas/specs.js';
 
 type Path = readonly (string | number)[];
 
+/** Keeps diagnostics readable when the input holds a huge value. */
+function clip(value: string): string {
+  return value.length > 120 ? `${value.slice(0, 117)}...` : value;
+}
+
 /** A TrafficTarget before v1alpha1/v1alpha2 `destination.port` is turned into TCPRoute rules. */
 export interface TrafficTargetDraft extends TrafficTargetNode {
   readonly legacyPort?: { readonly port: number; readonly origin: Origin };
@@ -82,13 +87,9 @@ export class NodeBuilder {
   }
 
   /** Checks a name-like value; placeholders copied from docs get their own code. */
-  checkName(
-    value: string,
-    path: Path,
-    what: string,
-    check: (v: string) => string | undefined,
-  ): void {
-    if (isPlaceholder(value)) {
+  checkName(raw: string, path: Path, what: string, check: (v: string) => string | undefined): void {
+    const value = clip(raw);
+    if (isPlaceholder(raw)) {
       this.push(
         createDiagnostic('core', coreMessages, 'placeholder', {
           data: { value },
@@ -98,7 +99,7 @@ export class NodeBuilder {
       );
       return;
     }
-    const reason = check(value);
+    const reason = check(raw);
     if (reason !== undefined) this.report('invalid-name', path, { value, what, reason });
   }
 
@@ -419,7 +420,7 @@ function integerWeights(b: NodeBuilder, parts: TrafficSplitParts): number[] {
       });
     return q;
   });
-  if (rationals.every((r) => r.den === 1n)) return rationals.map((r) => Number(r.num));
+  if (rationals.every((r) => r.den === 1n) || b.failed) return rationals.map((r) => Number(r.num));
   const ints = scaleToIntegers(rationals);
   const result = ints.map(Number);
   b.report('weights-scaled', ['spec', 'backends'], {
