@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { adaptersCommand } from './commands/adapters.js';
+import { capabilitiesCommand } from './commands/capabilities.js';
+import { checkCommand } from './commands/check.js';
 import { convertCommand } from './commands/convert.js';
 import { metricsCommand } from './commands/metrics.js';
+import { migrateCommand } from './commands/migrate.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, UsageError, type Io } from './io.js';
 
@@ -27,7 +30,10 @@ export async function main(args: readonly string[], io: Io = processIo): Promise
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   validateCommand(program, io, setExit);
   convertCommand(program, io, setExit);
+  migrateCommand(program, io, setExit);
+  checkCommand(program, io, setExit);
   adaptersCommand(program, io);
+  capabilitiesCommand(program, io);
   metricsCommand(program, io, setExit);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

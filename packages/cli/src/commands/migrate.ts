@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { convert } from '@meshlingo/core';
+import { exitCodeFor, printDiagnostics, UsageError, type Io } from '../io.js';
+import { commaList } from '../options.js';
+import { prepareRun, resolveAdapters, resolveSources, type CommonFlags } from '../run-context.js';
+import { addCommonFlags } from './common.js';
+import { addOutputFlags, writeOutput } from './convert.js';
+
+interface MigrateFlags extends CommonFlags {
+  readonly from?: string[];
+  readonly to?: string[];
+  readonly output: 'yaml' | 'json';
+  readonly passthrough?: boolean;
+  readonly outputFile?: string;
+  readonly outDir?: string;
+  readonly force?: boolean;
+}
+
+/** `meshlingo migrate --from A --to B`: native objects of one mesh to another (ingest A, emit B). */
+export function migrateCommand(program: Command, io: Io, setExit: (code: number) => void): void {
+  addOutputFlags(addCommonFlags(program.command('migrate')))
+    .description(
+      'move configuration between meshes: read native objects of one mesh, write another',
+    )
+    .option('--from <mesh>', 'the mesh whose native objects are read (or auto)')
+    .option('--to <mesh>', 'the mesh to write (a comma list composes)')
+    .action(async (flags: MigrateFlags) => {
+      const from = commaList(flags.from);
+      const to = commaList(flags.to);
+      if (from.length === 0 || to.length === 0)
+        throw new UsageError('migrate needs --from and --to');
+      if (flags.outputFile !== undefined && flags.outDir !== undefined) {
+        throw new UsageError('--output-file and --out-dir exclude each other');
+      }
+      const run = await prepareRun(flags);
+      const sources = await resolveSources(from, run.external);
+      if (sources.length === 0) throw new UsageError('--from must name a mesh adapter (or auto)');
+      const targets = await resolveAdapters(to, run.external);
+      const result = convert(run.inputs, { ...run.options, from: sources, to: targets });
+      const diagnostics = [...run.diagnostics, ...result.diagnostics];
+      printDiagnostics(io, diagnostics, run.diagnosticsFormat);
+      const code = exitCodeFor(diagnostics);
+      await writeOutput(
+        io,
+        flags,
+        result.objects,
+        flags.passthrough === true ? result.passthrough : [],
+        code !== 0,
+        run.inputPaths,
+      );
+      setExit(code);
+    });
+}
