@@ -1,4 +1,10 @@
-import { convert, reportUnclaimed, type KubeObject } from '@meshlingo/core';
+import {
+  convert,
+  reportUnclaimed,
+  type AnyAdapter,
+  type KubeObject,
+  type SmiVersions,
+} from '@meshlingo/core';
 import { Option, type Command } from 'commander';
 import { join } from 'node:path';
 import {
@@ -18,18 +24,23 @@ import {
   resolveAdapters,
   resolveSources,
   type CommonFlags,
+  type RunContext,
 } from '../run-context.js';
 import { addCommonFlags } from './common.js';
 
-interface ConvertFlags extends CommonFlags {
-  readonly to?: string[];
-  readonly from?: string[];
-  readonly smiVersion?: string;
+/** Flags of commands that write converted objects. */
+export interface OutputFlags {
   readonly output: 'yaml' | 'json';
   readonly passthrough?: boolean;
   readonly outputFile?: string;
   readonly outDir?: string;
   readonly force?: boolean;
+}
+
+interface ConvertFlags extends CommonFlags, OutputFlags {
+  readonly to?: string[];
+  readonly from?: string[];
+  readonly smiVersion?: string;
 }
 
 /** Adds the flags of commands that write converted objects. */
@@ -49,7 +60,7 @@ export function addOutputFlags(command: Command): Command {
 /** Writes converted objects to stdout, a file or a directory; nothing is written when there are errors unless forced. */
 export async function writeOutput(
   io: Io,
-  flags: ConvertFlags,
+  flags: OutputFlags,
   objects: readonly KubeObject[],
   passthrough: Parameters<typeof renderObjects>[1],
   failed: boolean,
@@ -100,27 +111,44 @@ export function convertCommand(program: Command, io: Io, setExit: (code: number)
       const run = await prepareRun(flags);
       const targets = await resolveAdapters(targetNames, run.external);
       const from = await resolveSources(flags.from, run.external);
-      const result = convert(run.inputs, {
-        ...run.options,
-        to: targets,
-        from,
-        ...(smiVersions !== undefined && { smiVersions }),
-      });
-      const diagnostics = [
-        ...run.diagnostics,
-        ...result.diagnostics,
-        ...(from.length > 0 ? reportUnclaimed(result.passthrough, BUILTIN_GROUPS) : []),
-      ];
-      printDiagnostics(io, diagnostics, run.diagnosticsFormat);
-      const code = exitCodeFor(diagnostics);
-      await writeOutput(
-        io,
-        flags,
-        result.objects,
-        flags.passthrough === true ? result.passthrough : [],
-        code !== 0,
-        run.inputPaths,
-      );
-      setExit(code);
+      setExit(await convertAndWrite(io, flags, run, { to: targets, from, smiVersions }));
     });
+}
+
+/**
+ * Converts the run's inputs, prints the diagnostics (and, when native input was read, the native
+ * objects nobody claimed), writes the output unless there are errors, and returns the exit code.
+ */
+export async function convertAndWrite(
+  io: Io,
+  flags: OutputFlags,
+  run: RunContext,
+  targets: {
+    readonly to: readonly (AnyAdapter | 'smi')[];
+    readonly from: readonly AnyAdapter[];
+    readonly smiVersions?: Partial<SmiVersions> | undefined;
+  },
+): Promise<number> {
+  const result = convert(run.inputs, {
+    ...run.options,
+    to: targets.to,
+    from: targets.from,
+    ...(targets.smiVersions !== undefined && { smiVersions: targets.smiVersions }),
+  });
+  const diagnostics = [
+    ...run.diagnostics,
+    ...result.diagnostics,
+    ...(targets.from.length > 0 ? reportUnclaimed(result.passthrough, BUILTIN_GROUPS) : []),
+  ];
+  printDiagnostics(io, diagnostics, run.diagnosticsFormat);
+  const code = exitCodeFor(diagnostics);
+  await writeOutput(
+    io,
+    flags,
+    result.objects,
+    flags.passthrough === true ? result.passthrough : [],
+    code !== 0,
+    run.inputPaths,
+  );
+  return code;
 }

@@ -1,19 +1,13 @@
 import type { Command } from 'commander';
-import { convert } from '@meshlingo/core';
-import { exitCodeFor, printDiagnostics, UsageError, type Io } from '../io.js';
+import { UsageError, type Io } from '../io.js';
 import { commaList } from '../options.js';
 import { prepareRun, resolveAdapters, resolveSources, type CommonFlags } from '../run-context.js';
 import { addCommonFlags } from './common.js';
-import { addOutputFlags, writeOutput } from './convert.js';
+import { addOutputFlags, convertAndWrite, type OutputFlags } from './convert.js';
 
-interface MigrateFlags extends CommonFlags {
+interface MigrateFlags extends CommonFlags, OutputFlags {
   readonly from?: string[];
   readonly to?: string[];
-  readonly output: 'yaml' | 'json';
-  readonly passthrough?: boolean;
-  readonly outputFile?: string;
-  readonly outDir?: string;
-  readonly force?: boolean;
 }
 
 /** `meshlingo migrate --from A --to B`: native objects of one mesh to another (ingest A, emit B). */
@@ -36,18 +30,6 @@ export function migrateCommand(program: Command, io: Io, setExit: (code: number)
       const sources = await resolveSources(from, run.external);
       if (sources.length === 0) throw new UsageError('--from must name a mesh adapter (or auto)');
       const targets = await resolveAdapters(to, run.external);
-      const result = convert(run.inputs, { ...run.options, from: sources, to: targets });
-      const diagnostics = [...run.diagnostics, ...result.diagnostics];
-      printDiagnostics(io, diagnostics, run.diagnosticsFormat);
-      const code = exitCodeFor(diagnostics);
-      await writeOutput(
-        io,
-        flags,
-        result.objects,
-        flags.passthrough === true ? result.passthrough : [],
-        code !== 0,
-        run.inputPaths,
-      );
-      setExit(code);
+      setExit(await convertAndWrite(io, flags, run, { to: targets, from: sources }));
     });
 }
