@@ -146,6 +146,44 @@ describe('meshlingo (built binary)', () => {
     }
   });
 
+  it('validates objects against CRDs like an API server, pruned fields included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshlingo-crd-'));
+    const crd = join(dir, 'crd.yaml');
+    writeFileSync(
+      crd,
+      [
+        'apiVersion: apiextensions.k8s.io/v1',
+        'kind: CustomResourceDefinition',
+        'metadata: {name: widgets.example.org}',
+        'spec:',
+        '  group: example.org',
+        '  scope: Namespaced',
+        '  names: {kind: Widget, plural: widgets}',
+        '  versions:',
+        '    - name: v1',
+        '      served: true',
+        '      storage: true',
+        '      schema:',
+        '        openAPIV3Schema:',
+        '          type: object',
+        '          properties:',
+        '            spec:',
+        '              type: object',
+        '              properties:',
+        '                size: {type: integer, minimum: 1}',
+        '',
+      ].join('\n'),
+    );
+    const input =
+      'apiVersion: example.org/v1\nkind: Widget\nmetadata: {name: w, namespace: a}\nspec:\n  size: 0\n  colour: red\n';
+    const r = meshlingo(['validate', '--crds', crd, '-f', '-'], input);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('-:5:3 error');
+    expect(r.stderr).toContain('[crd/minimum]');
+    expect(r.stderr).toContain('-:6:3 error');
+    expect(r.stderr).toContain('[crd/pruned]');
+  });
+
   it('lists the built-in adapters as JSON without loading them', () => {
     const r = meshlingo(['adapters', '-o', 'json']);
     expect(r.code).toBe(0);

@@ -32,3 +32,20 @@ export {
   propertySettings,
   worldYaml,
 } from './harness.js';
+export type {
+  CelRuleSupport,
+  CrdMessageId,
+  CrdSet,
+  CrdValidation,
+  CrdVersion,
+  UnsupportedRule,
+} from './crd/index.js';
+export {
+  CHECKED_STRING_FORMATS,
+  CRD_SOURCE,
+  crdMessages,
+  loadCrdDirectory,
+  loadCrdSet,
+  validateManifest,
+  validateObject,
+} from './crd/index.js';
