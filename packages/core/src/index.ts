@@ -47,6 +47,7 @@ export {
   manifestLocation,
   manifestOrigin,
   manifestRef,
+  objectsToManifests,
   toManifests,
 } from './io/manifest.js';
 

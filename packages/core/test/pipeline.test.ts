@@ -199,3 +199,18 @@ describe('convert', () => {
     expect(result.diagnostics).toEqual([]);
   });
 });
+
+describe('objects handed to the API', () => {
+  it('get the same checks as parsed documents', () => {
+    const result = readInput([
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ok' } },
+      { kind: 'NoVersion' },
+      'not an object',
+    ] as unknown as Parameters<typeof readInput>[0]);
+    expect(result.diagnostics.map((d) => [d.code, d.location?.docIndex])).toEqual([
+      ['core/missing-type', 1],
+      ['core/not-an-object', 2],
+    ]);
+    expect(result.passthrough.map((m) => m.object.kind)).toEqual(['ConfigMap']);
+  });
+});

@@ -95,11 +95,11 @@ export function findProtoKeys(
 
 function checkObject(
   value: unknown,
-  document: YamlDocument,
+  at: { readonly file: string; readonly docIndex: number },
   pointer: string,
   diagnostics: Diagnostic[],
 ): value is KubeObject {
-  const location = { file: document.file.path, docIndex: document.index, pointer };
+  const location = { file: at.file, docIndex: at.docIndex, pointer };
   if (!isRecord(value)) {
     diagnostics.push(
       createDiagnostic('core', coreMessages, 'not-an-object', {
@@ -157,8 +157,8 @@ export function toManifests(documents: readonly YamlDocument[]): {
   const diagnostics: Diagnostic[] = [];
   for (const document of documents) {
     const value = document.value;
-    if (!checkObject(value, document, '', diagnostics)) continue;
     const base = { document, file: document.file.path, docIndex: document.index };
+    if (!checkObject(value, base, '', diagnostics)) continue;
     if (isListKind(value) && Array.isArray(value.items)) {
       // Typed lists from the API (`TrafficSplitList`) leave apiVersion and kind off their items.
       const itemKind = value.kind === 'List' ? undefined : value.kind.slice(0, -'List'.length);
@@ -168,12 +168,30 @@ export function toManifests(documents: readonly YamlDocument[]): {
           itemKind !== undefined && isRecord(raw)
             ? { apiVersion: value.apiVersion, kind: itemKind, ...raw }
             : raw;
-        if (checkObject(item, document, pointer, diagnostics))
+        if (checkObject(item, base, pointer, diagnostics))
           manifests.push({ ...base, object: item, pointer });
       });
     } else {
       manifests.push({ ...base, object: value, pointer: '' });
     }
   }
+  return { manifests, diagnostics };
+}
+
+/**
+ * Turns objects handed to the API (no YAML text) into manifests, with the same checks as
+ * {@link toManifests}; positions then name the input and the object's index.
+ */
+export function objectsToManifests(
+  values: readonly unknown[],
+  file: string,
+): { manifests: Manifest[]; diagnostics: Diagnostic[] } {
+  const manifests: Manifest[] = [];
+  const diagnostics: Diagnostic[] = [];
+  values.forEach((value, docIndex) => {
+    if (checkObject(value, { file, docIndex }, '', diagnostics)) {
+      manifests.push({ object: value, file, docIndex, pointer: '' });
+    }
+  });
   return { manifests, diagnostics };
 }

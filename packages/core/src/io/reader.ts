@@ -190,7 +190,12 @@ export function parseYamlStream(file: SourceFile, limits: ReadLimits = {}): Pars
       continue;
     }
     if ((value === null || value === undefined) && isEmptyChunk(chunkText)) continue;
-    if (typeof value === 'object' && value !== null && ALIAS.test(chunkText)) {
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      chunkText.includes('*') &&
+      ALIAS.test(chunkText)
+    ) {
       const { problem } = guardValue(value, maxDepth, maxNodes);
       if (problem !== undefined) {
         const pos = positionAt(file, start);

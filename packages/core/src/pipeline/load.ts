@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { toManifests, type KubeObject, type Manifest } from '../io/manifest.js';
+import { objectsToManifests, toManifests, type KubeObject, type Manifest } from '../io/manifest.js';
 import { parseYamlStream, type ReadLimits, type YamlDocument } from '../io/reader.js';
 import type { SourceFile } from '../io/source-file.js';
 
@@ -22,11 +22,7 @@ export function loadManifests(
   if (typeof input === 'string') return loadManifests([{ path: name, text: input }], limits);
   if (input.length === 0) return { manifests: [], documents: [], diagnostics: [] };
   if (!isSourceFiles(input)) {
-    return {
-      manifests: input.map((object, docIndex) => ({ object, file: name, docIndex, pointer: '' })),
-      documents: [],
-      diagnostics: [],
-    };
+    return { ...objectsToManifests(input, name), documents: [] };
   }
   const manifests: Manifest[] = [];
   const documents: YamlDocument[] = [];
