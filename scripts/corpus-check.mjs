@@ -38,7 +38,11 @@ function check(label, diagnostics) {
     if (d.code === 'core/adapter-error') {
       problems += 1;
       console.error(`ADAPTER FAILURE ${label}: ${d.message}`);
-    } else if (d.severity === 'error' && d.location?.line === undefined && d.code !== 'core/invalid-options') {
+    } else if (
+      d.severity === 'error' &&
+      d.location?.line === undefined &&
+      d.code !== 'core/invalid-options'
+    ) {
       problems += 1;
       console.error(`NO POSITION ${label}: ${d.code} ${d.message}`);
     }
@@ -64,12 +68,23 @@ for (const mesh of readdirSync(corpus).sort()) {
         const { manifests } = loadManifests(input);
         const owners = adapters.filter((a) => manifests.some((m) => a.claims(m.object)));
         for (const adapter of owners) {
-          const claimed = convert(input, { to: [adapter], from: [adapter], lenient: true, onUnrepresentable: 'narrow' });
-          diagnostics = [...diagnostics, ...claimed.diagnostics.filter((d) => d.source === adapter.name || d.code === 'core/adapter-error')];
+          const claimed = convert(input, {
+            to: [adapter],
+            from: [adapter],
+            lenient: true,
+            onUnrepresentable: 'narrow',
+          });
+          diagnostics = [
+            ...diagnostics,
+            ...claimed.diagnostics.filter(
+              (d) => d.source === adapter.name || d.code === 'core/adapter-error',
+            ),
+          ];
         }
       }
       check(label, diagnostics);
-      for (const d of diagnostics.filter((x) => x.severity !== 'info')) codes.set(d.code, (codes.get(d.code) ?? 0) + 1);
+      for (const d of diagnostics.filter((x) => x.severity !== 'info'))
+        codes.set(d.code, (codes.get(d.code) ?? 0) + 1);
       if (diagnostics.some((d) => d.severity === 'error')) counts.rejected += 1;
       else if (diagnostics.some((d) => d.severity === 'warning')) counts.diagnostics += 1;
       else counts.clean += 1;
@@ -79,7 +94,13 @@ for (const mesh of readdirSync(corpus).sort()) {
       console.error(`CRASH ${label}: ${error?.stack ?? error}`);
     }
   }
-  const top = [...codes].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([c, n]) => `${c} ${n}`).join(', ');
-  console.log(`corpus/${mesh} (${list.length} files): ${counts.clean} clean, ${counts.diagnostics} with warnings, ${counts.rejected} with errors, ${counts.crashed} crashed${top ? `; top: ${top}` : ''}`);
+  const top = [...codes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([c, n]) => `${c} ${n}`)
+    .join(', ');
+  console.log(
+    `corpus/${mesh} (${list.length} files): ${counts.clean} clean, ${counts.diagnostics} with warnings, ${counts.rejected} with errors, ${counts.crashed} crashed${top ? `; top: ${top}` : ''}`,
+  );
 }
 process.exit(problems === 0 ? 0 : 1);

@@ -50,8 +50,18 @@ const targets = [
     args: ['--to', 'smi', '--smi-version', 'access=v1alpha2,specs=v1alpha3,split=v1alpha3'],
   },
   ...adapters
-    .filter((a) => a.name !== 'smi')
+    .filter((a) => a.name !== 'smi' && a.name !== 'gateway-api')
     .map((a) => ({ name: a.name, args: ['--to', a.name] })),
+  // Gateway API has no authorization: compose it with a target that has one.
+  ...adapters
+    .filter((a) => a.name === 'gateway-api')
+    .map(() => {
+      const access = adapters.some((a) => a.name === 'istio') ? 'istio' : 'smi';
+      return {
+        name: `gateway-api routing + ${access} access`,
+        args: ['--to', `gateway-api,${access}`],
+      };
+    }),
 ];
 let failed = false;
 for (const target of targets) {

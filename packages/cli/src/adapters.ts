@@ -52,8 +52,9 @@ export const BUILTIN_ADAPTERS: readonly BuiltinAdapter[] = [
     name: 'gateway-api',
     packageName: '@meshlingo/gateway-api',
     description: 'Gateway API for service meshes (GAMMA): HTTPRoute, GRPCRoute, TCPRoute',
-    meshVersions: 'v1.0-v1.6',
-    groups: ['gateway.networking.k8s.io'],
+    meshVersions: 'Gateway API v1.1-v1.6',
+    groups: ['gateway.networking.k8s.io', 'gateway.networking.x-k8s.io'],
+    load: () => import('@meshlingo/gateway-api'),
   },
 ];
 

@@ -73,16 +73,17 @@ export interface ConvertResult {
   readonly passthrough: readonly Manifest[];
 }
 
+/** Output order of the kinds core knows, as `group/Kind` (core group empty). */
 const CORE_KIND_ORDER = [
-  'Namespace',
-  'ServiceAccount',
-  'Service',
-  'TCPRoute',
-  'UDPRoute',
-  'HTTPRouteGroup',
-  'IdentityBinding',
-  'TrafficTarget',
-  'TrafficSplit',
+  '/Namespace',
+  '/ServiceAccount',
+  '/Service',
+  'specs.smi-spec.io/TCPRoute',
+  'specs.smi-spec.io/UDPRoute',
+  'specs.smi-spec.io/HTTPRouteGroup',
+  'access.smi-spec.io/IdentityBinding',
+  'access.smi-spec.io/TrafficTarget',
+  'split.smi-spec.io/TrafficSplit',
 ];
 
 function coreOptions(options: PipelineOptions): CoreOptions {
@@ -237,14 +238,21 @@ export function sortObjects(
   objects: readonly KubeObject[],
   adapters: readonly AnyAdapter[],
 ): KubeObject[] {
-  const order = [...CORE_KIND_ORDER, ...adapters.flatMap((a) => a.nativeKinds.map((k) => k.kind))];
-  const rankOf = (kind: string): number => {
-    const i = order.indexOf(kind);
+  const order = [
+    ...CORE_KIND_ORDER,
+    ...adapters.flatMap((a) => a.nativeKinds.map((k) => `${k.group}/${k.kind}`)),
+  ];
+  const groupKind = (o: KubeObject): string => {
+    const slash = o.apiVersion.indexOf('/');
+    return `${slash === -1 ? '' : o.apiVersion.slice(0, slash)}/${o.kind}`;
+  };
+  const rankOf = (o: KubeObject): number => {
+    const i = order.indexOf(groupKind(o));
     return i === -1 ? order.length : i;
   };
   const key = (o: KubeObject): [number, string, string, string] => [
-    rankOf(o.kind),
-    o.kind,
+    rankOf(o),
+    groupKind(o),
     o.metadata?.namespace ?? '',
     o.metadata?.name ?? '',
   ];

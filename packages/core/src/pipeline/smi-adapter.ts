@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineAdapter } from '../adapter/adapter.js';
+import { defineAdapter, type EmitArea } from '../adapter/adapter.js';
+import { nodeKey, type MeshModel } from '../model/model.js';
 import { FEATURE_IDS, type Capability, type CapabilityMatrix } from '../adapter/capabilities.js';
 import { authorize, route } from '../evaluator/evaluator.js';
 import type { KubeObject } from '../io/manifest.js';
@@ -36,6 +37,30 @@ const capabilities = Object.fromEntries(
   ]),
 ) as CapabilityMatrix;
 
+/**
+ * The part of a model a composed run asks the `smi` target for: access (TrafficTargets and the
+ * routes they use) and routing (TrafficSplits and their match groups).
+ */
+function restrictToAreas(model: MeshModel, areas: ReadonlySet<EmitArea>): MeshModel {
+  if (areas.has('access') && areas.has('routing')) return model;
+  const access = areas.has('access');
+  const groups = new Set<string>();
+  if (access)
+    for (const t of model.trafficTargets)
+      for (const r of t.rules) groups.add(nodeKey(t.namespace, r.name));
+  else
+    for (const s of model.trafficSplits)
+      for (const m of s.matches ?? []) groups.add(nodeKey(s.namespace, m.name));
+  return {
+    trafficTargets: access ? model.trafficTargets : [],
+    httpRouteGroups: model.httpRouteGroups.filter((g) => groups.has(nodeKey(g.namespace, g.name))),
+    tcpRoutes: access ? model.tcpRoutes : [],
+    udpRoutes: access ? model.udpRoutes : [],
+    trafficSplits: areas.has('routing') ? model.trafficSplits : [],
+    identityBindings: access ? model.identityBindings : [],
+  };
+}
+
 function toManifests(objects: readonly KubeObject[]) {
   return objects.map((object, docIndex) => ({ object, file: '<objects>', docIndex, pointer: '' }));
 }
@@ -61,7 +86,7 @@ export const smiAdapter = defineAdapter({
   optionsSchema: SmiOptionsSchema,
   shareTolerance: 0,
   emit(model, ctx) {
-    const written = writeSmi(model, {
+    const written = writeSmi(restrictToAreas(model, ctx.areas), {
       ...(ctx.options.versions !== undefined && { versions: ctx.options.versions }),
       ...(ctx.options.headerForm !== undefined && { headerForm: ctx.options.headerForm }),
       onUnrepresentable: ctx.core.onUnrepresentable,
