@@ -67,8 +67,12 @@ for (const mesh of readdirSync(corpus).sort()) {
         diagnostics = [...diagnostics, ...read.diagnostics];
         const { manifests } = loadManifests(input);
         const owners = adapters.filter((a) => manifests.some((m) => a.claims(m.object)));
+        const seen = new Set(
+          diagnostics.map((d) => `${d.code} ${d.location?.line}:${d.location?.column}`),
+        );
         for (const adapter of owners) {
-          const claimed = convert(input, {
+          // Ingest and re-emit with the owning adapter; count only what the re-emit adds.
+          const again = convert(input, {
             to: [adapter],
             from: [adapter],
             lenient: true,
@@ -76,8 +80,8 @@ for (const mesh of readdirSync(corpus).sort()) {
           });
           diagnostics = [
             ...diagnostics,
-            ...claimed.diagnostics.filter(
-              (d) => d.source === adapter.name || d.code === 'core/adapter-error',
+            ...again.diagnostics.filter(
+              (d) => !seen.has(`${d.code} ${d.location?.line}:${d.location?.column}`),
             ),
           ];
         }
