@@ -38,6 +38,14 @@ if (validation.status !== 0) {
   process.exit(1);
 }
 
+// Istio and Linkerd allow by default: ask for SMI's default deny. App Mesh cannot restrict
+// routes, so the demo accepts the wider grant (each one is reported with effect widens-access).
+const DEMO_FLAGS = {
+  istio: ['--set', 'istio.defaultDeny=namespaces'],
+  linkerd: ['--set', 'linkerd.defaultPolicy=deny'],
+  appmesh: ['--on-unrepresentable', 'widen'],
+};
+
 const adapters = JSON.parse(run(['adapters', '-o', 'json']).stdout).filter((a) => a.installed);
 const targets = [
   { name: 'smi (hub versions)', args: ['--to', 'smi'] },
@@ -51,7 +59,7 @@ const targets = [
   },
   ...adapters
     .filter((a) => a.name !== 'smi' && a.name !== 'gateway-api')
-    .map((a) => ({ name: a.name, args: ['--to', a.name] })),
+    .map((a) => ({ name: a.name, args: ['--to', a.name, ...(DEMO_FLAGS[a.name] ?? [])] })),
   // Gateway API has no authorization: compose it with a target that has one.
   ...adapters
     .filter((a) => a.name === 'gateway-api')

@@ -22,9 +22,16 @@ export const BUILTIN_ADAPTERS: readonly BuiltinAdapter[] = [
   {
     name: 'istio',
     packageName: '@meshlingo/istio',
-    description: 'Istio AuthorizationPolicy and VirtualService',
-    meshVersions: '>=1.15',
-    groups: ['security.istio.io', 'networking.istio.io'],
+    description: 'Istio: AuthorizationPolicy and VirtualService (security/networking v1, v1beta1)',
+    meshVersions: '>=1.5 <=1.30',
+    groups: [
+      'security.istio.io',
+      'networking.istio.io',
+      'telemetry.istio.io',
+      'extensions.istio.io',
+      'rbac.istio.io',
+    ],
+    load: () => import('@meshlingo/istio'),
   },
   {
     name: 'linkerd',
@@ -37,16 +44,18 @@ export const BUILTIN_ADAPTERS: readonly BuiltinAdapter[] = [
     name: 'consul',
     packageName: '@meshlingo/consul',
     description: 'Consul config entries (ServiceIntentions, ServiceSplitter, ServiceRouter)',
-    meshVersions: '>=1.14',
+    meshVersions: '>=1.16 (consul-k8s CRDs consul.hashicorp.com/v1alpha1)',
     groups: ['consul.hashicorp.com'],
+    load: () => import('@meshlingo/consul'),
   },
   {
     name: 'appmesh',
     packageName: '@meshlingo/appmesh',
     description:
-      'AWS App Mesh (discontinued 30 September 2026): VirtualNode, VirtualRouter, VirtualService',
-    meshVersions: 'appmesh.k8s.aws/v1beta2',
+      'AWS App Mesh (discontinued 30 September 2026): Mesh, VirtualNode, VirtualService, VirtualRouter',
+    meshVersions: 'appmesh.k8s.aws/v1beta2 (reads v1beta1 too)',
     groups: ['appmesh.k8s.aws'],
+    load: () => import('@meshlingo/appmesh'),
   },
   {
     name: 'gateway-api',

@@ -107,40 +107,42 @@ export class AdapterTester {
   ): void {
     const fw = this.framework ?? AdapterTester.framework ?? globalFramework() ?? immediate;
     fw.describe(adapter.name, () => {
-      fw.describe('valid', () => {
-        (cases.valid ?? []).forEach((c, i) => {
-          fw.it(caseTitle(c, i), () => {
-            const result = runCase(adapter, c);
-            const errors = result.diagnostics.filter((d) => d.severity === 'error');
-            const problems: string[] = [];
-            if (errors.length > 0 && c.diagnostics === undefined) {
-              problems.push(
-                `expected no errors, got:\n${errors.map((d) => `  ${d.code} ${d.message}`).join('\n')}`,
-              );
-            }
-            if (c.diagnostics !== undefined) {
-              if (c.diagnostics.some((d) => d.severity === 'error'))
-                problems.push('a valid case cannot expect errors');
+      if ((cases.valid ?? []).length > 0)
+        fw.describe('valid', () => {
+          (cases.valid ?? []).forEach((c, i) => {
+            fw.it(caseTitle(c, i), () => {
+              const result = runCase(adapter, c);
+              const errors = result.diagnostics.filter((d) => d.severity === 'error');
+              const problems: string[] = [];
+              if (errors.length > 0 && c.diagnostics === undefined) {
+                problems.push(
+                  `expected no errors, got:\n${errors.map((d) => `  ${d.code} ${d.message}`).join('\n')}`,
+                );
+              }
+              if (c.diagnostics !== undefined) {
+                if (c.diagnostics.some((d) => d.severity === 'error'))
+                  problems.push('a valid case cannot expect errors');
+                problems.push(...compareDiagnostics(result.diagnostics, c.diagnostics));
+              }
+              problems.push(...compareOutput(result, c.output));
+              if (problems.length > 0) throw new Error(problems.join('\n'));
+            });
+          });
+        });
+      if ((cases.invalid ?? []).length > 0)
+        fw.describe('invalid', () => {
+          (cases.invalid ?? []).forEach((c, i) => {
+            fw.it(caseTitle(c, i), () => {
+              const result = runCase(adapter, c);
+              const problems: string[] = [];
+              if (!result.diagnostics.some((d) => d.severity === 'error'))
+                problems.push('expected at least one error');
               problems.push(...compareDiagnostics(result.diagnostics, c.diagnostics));
-            }
-            problems.push(...compareOutput(result, c.output));
-            if (problems.length > 0) throw new Error(problems.join('\n'));
+              problems.push(...compareOutput(result, c.output));
+              if (problems.length > 0) throw new Error(problems.join('\n'));
+            });
           });
         });
-      });
-      fw.describe('invalid', () => {
-        (cases.invalid ?? []).forEach((c, i) => {
-          fw.it(caseTitle(c, i), () => {
-            const result = runCase(adapter, c);
-            const problems: string[] = [];
-            if (!result.diagnostics.some((d) => d.severity === 'error'))
-              problems.push('expected at least one error');
-            problems.push(...compareDiagnostics(result.diagnostics, c.diagnostics));
-            problems.push(...compareOutput(result, c.output));
-            if (problems.length > 0) throw new Error(problems.join('\n'));
-          });
-        });
-      });
     });
   }
 }

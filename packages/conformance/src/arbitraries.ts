@@ -450,14 +450,20 @@ const httpRequest = fc.record({
   ),
 });
 
-/** Random access requests between the workloads of a world, on its ports and paths. */
-export function accessRequestArbitrary(world: World): fc.Arbitrary<AccessRequest> {
+/**
+ * Random access requests between the workloads of a world, on its ports and paths. `protocols`
+ * limits them (a mesh that does not proxy UDP, for one, lets all UDP through by design).
+ */
+export function accessRequestArbitrary(
+  world: World,
+  protocols: readonly AccessRequest['protocol'][] = ['http', 'tcp', 'udp'],
+): fc.Arbitrary<AccessRequest> {
   const workloads = world.context.workloads;
   return fc
     .record({
       source: fc.constantFrom(...workloads),
       destination: fc.constantFrom(...workloads),
-      kind: fc.constantFrom('http', 'tcp', 'udp'),
+      kind: fc.constantFrom(...protocols),
       http: httpRequest,
     })
     .map(({ source, destination, kind, http }) => {

@@ -30,7 +30,8 @@ function readSource(path: string, name: string): SourceFile {
 
 /**
  * Finds the golden cases of a target under a fixtures directory: every folder with an
- * `input.yaml` and an `expected/<target>.yaml` (or, in update mode, every folder with an input).
+ * `input.yaml` and an `expected/<target>.yaml` (in update mode also the `<target>-*` folders;
+ * to add a target's expectations to a shared case, create its empty expected file first).
  * Positions in diagnostics name the input as `input.yaml` so golden files do not depend on the
  * checkout path.
  */
@@ -40,7 +41,10 @@ export function loadGoldenCases(fixturesDir: string, target: string, update = fa
     const dir = join(fixturesDir, name);
     const inputPath = join(dir, 'input.yaml');
     const expectedPath = join(dir, 'expected', `${target}.yaml`);
-    if (!existsSync(inputPath) || (!update && !existsSync(expectedPath))) continue;
+    // Update mode writes only where this target already has expectations or into its own
+    // `<target>-*` folders, never into other adapters' cases.
+    const owned = existsSync(expectedPath) || (update && name.startsWith(`${target}-`));
+    if (!existsSync(inputPath) || !owned) continue;
     const optionsPath = join(dir, 'options.yaml');
     const raw = existsSync(optionsPath)
       ? (load(readFileSync(optionsPath, 'utf8')) as Record<string, unknown> | null)

@@ -228,7 +228,12 @@ export function assertRoundTripProperty(
 /** Property: emitted objects mean what the SMI means (decisions and shares), for random worlds and requests. */
 export function assertSemanticProperty(
   adapter: AnyAdapter,
-  options: HarnessOptions & { readonly runs?: number; readonly allFeatures?: boolean } = {},
+  options: HarnessOptions & {
+    readonly runs?: number;
+    readonly allFeatures?: boolean;
+    /** Protocols of the generated access requests (default all). */
+    readonly protocols?: readonly AccessRequest['protocol'][];
+  } = {},
 ): void {
   const settings = propertySettings(options.runs);
   const worlds = worldArbitrary(
@@ -239,7 +244,10 @@ export function assertSemanticProperty(
       worlds.chain((world) =>
         fc.tuple(
           fc.constant(world),
-          fc.array(accessRequestArbitrary(world), { minLength: 1, maxLength: 20 }),
+          fc.array(accessRequestArbitrary(world, options.protocols), {
+            minLength: 1,
+            maxLength: 20,
+          }),
           fc.array(routeRequestArbitrary(world), { minLength: 1, maxLength: 10 }),
         ),
       ),
