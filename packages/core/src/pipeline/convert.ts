@@ -87,6 +87,12 @@ const CORE_KIND_ORDER = [
 ];
 
 function coreOptions(options: PipelineOptions): CoreOptions {
+  const mode = options.onUnrepresentable;
+  if (mode !== undefined && mode !== 'error' && mode !== 'narrow' && mode !== 'widen') {
+    throw new TypeError(
+      `onUnrepresentable must be 'error', 'narrow' or 'widen', not ${JSON.stringify(mode)}`,
+    );
+  }
   return {
     onUnrepresentable: options.onUnrepresentable ?? 'error',
     defaultNamespace: options.namespace ?? 'default',
