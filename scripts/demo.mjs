@@ -42,7 +42,7 @@ if (validation.status !== 0) {
 // routes, so the demo accepts the wider grant (each one is reported with effect widens-access).
 const DEMO_FLAGS = {
   istio: ['--set', 'istio.defaultDeny=namespaces'],
-  linkerd: ['--set', 'linkerd.defaultPolicy=deny'],
+  linkerd: ['--set', 'linkerd.defaultDeny=namespace'],
   appmesh: ['--on-unrepresentable', 'widen'],
 };
 

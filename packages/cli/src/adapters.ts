@@ -36,9 +36,11 @@ export const BUILTIN_ADAPTERS: readonly BuiltinAdapter[] = [
   {
     name: 'linkerd',
     packageName: '@meshlingo/linkerd',
-    description: 'Linkerd policy (Server, AuthorizationPolicy, HTTPRoute) and routing',
-    meshVersions: '>=2.12',
-    groups: ['policy.linkerd.io', 'linkerd.io'],
+    description:
+      'Linkerd policy (Server, AuthorizationPolicy, HTTPRoute) and traffic splitting (HTTPRoute, ServiceProfile)',
+    meshVersions: '>=2.12 (stable 2.12-2.14, version-2.15 to version-2.20 edge releases)',
+    groups: ['policy.linkerd.io', 'linkerd.io', 'workload.linkerd.io'],
+    load: () => import('@meshlingo/linkerd'),
   },
   {
     name: 'consul',

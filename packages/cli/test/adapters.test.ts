@@ -16,7 +16,18 @@ describe('the built-in adapter table', () => {
         description: entry.description,
         meshVersions: entry.meshVersions,
       });
-      for (const kind of adapter.nativeKinds) expect(entry.groups).toContain(kind.group);
+      // The groups the CLI names for an adapter are groups the adapter claims.
+      for (const group of entry.groups) {
+        const claimed = adapter.nativeKinds.some(
+          (k) =>
+            k.group === group &&
+            adapter.claims({ apiVersion: `${group}/${k.versions[0] ?? 'v1'}`, kind: k.kind }),
+        );
+        expect(
+          claimed || adapter.claims({ apiVersion: `${group}/v1`, kind: 'Anything' }),
+          `${entry.name} does not claim ${group}`,
+        ).toBe(true);
+      }
     }
   });
 });
