@@ -35,12 +35,12 @@ const seeds = [
 ].map((p) => readFileSync(p, 'utf8'));
 
 type Mutation =
-  | { kind: 'delete' | 'duplicate' | 'indent' | 'dedent' | 'truncate'; at: number }
+  | { kind: 'delete' | 'duplicate' | 'indent' | 'dedent' | 'truncate' | 'nullify'; at: number }
   | { kind: 'insert'; at: number; text: string };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({
-    kind: fc.constantFrom('delete', 'duplicate', 'indent', 'dedent', 'truncate'),
+    kind: fc.constantFrom('delete', 'duplicate', 'indent', 'dedent', 'truncate', 'nullify'),
     at: fc.nat(),
   }) as fc.Arbitrary<Mutation>,
   fc.record({
@@ -94,6 +94,10 @@ function mutate(text: string, mutations: readonly Mutation[]): string {
         break;
       case 'truncate':
         lines = lines.slice(0, i);
+        break;
+      case 'nullify':
+        // `key: value` becomes `key:`, which YAML reads as null.
+        lines[i] = (lines[i] ?? '').replace(/:\s.*$/, ':');
         break;
       case 'insert': {
         const line = lines[i] ?? '';

@@ -278,6 +278,10 @@ export const coreMessages = defineMessages({
     severity: 'error',
     message: 'the key "{key}" is not allowed; it could rewrite object prototypes',
   },
+  'invalid-metadata': {
+    severity: 'error',
+    message: '{field} is {actual}; expected {expected}',
+  },
   'missing-type': {
     severity: 'error',
     message: 'the object has no {field}',

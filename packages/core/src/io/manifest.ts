@@ -98,7 +98,7 @@ function checkObject(
   at: { readonly file: string; readonly docIndex: number },
   pointer: string,
   diagnostics: Diagnostic[],
-): value is KubeObject {
+): KubeObject | undefined {
   const location = { file: at.file, docIndex: at.docIndex, pointer };
   if (!isRecord(value)) {
     diagnostics.push(
@@ -107,7 +107,7 @@ function checkObject(
         location,
       }),
     );
-    return false;
+    return undefined;
   }
   for (const field of ['apiVersion', 'kind'] as const) {
     if (typeof value[field] !== 'string' || value[field] === '') {
@@ -120,7 +120,7 @@ function checkObject(
           },
         }),
       );
-      return false;
+      return undefined;
     }
   }
   const protoKeys = findProtoKeys(value);
@@ -133,9 +133,64 @@ function checkObject(
         }),
       );
     }
-    return false;
+    return undefined;
   }
-  return true;
+  return checkMetadata(value, location, diagnostics);
+}
+
+/**
+ * Makes `metadata` what {@link KubeObject} promises: a map whose name and namespace are strings
+ * and whose labels and annotations are maps of strings. A field written with no value (`labels:`
+ * reads as null) counts as absent, as it does for Kubernetes; anything else is an error and the
+ * object is not used.
+ */
+function checkMetadata(
+  object: Record<string, unknown>,
+  location: { readonly file: string; readonly docIndex: number; readonly pointer: string },
+  diagnostics: Diagnostic[],
+): KubeObject | undefined {
+  const meta = object.metadata;
+  if (meta === undefined) return object as KubeObject;
+  if (meta === null) {
+    const { metadata: _absent, ...rest } = object;
+    return rest as KubeObject;
+  }
+  const problem = (path: string, actual: unknown, expected: string): undefined => {
+    diagnostics.push(
+      createDiagnostic('core', coreMessages, 'invalid-metadata', {
+        data: { field: path, actual: describe(actual), expected },
+        location: {
+          ...location,
+          pointer: `${location.pointer}/${path
+            .split('.')
+            .map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1'))
+            .join('/')}`,
+        },
+      }),
+    );
+    return undefined;
+  };
+  if (!isRecord(meta)) return problem('metadata', meta, 'a map');
+  const fixed: Record<string, unknown> = { ...meta };
+  for (const field of ['name', 'namespace', 'generateName'] as const) {
+    const v = meta[field];
+    if (v === null) delete fixed[field];
+    else if (v !== undefined && typeof v !== 'string')
+      return problem(`metadata.${field}`, v, 'a string');
+  }
+  for (const field of ['labels', 'annotations'] as const) {
+    const v = meta[field];
+    if (v === null) {
+      delete fixed[field];
+      continue;
+    }
+    if (v === undefined) continue;
+    if (!isRecord(v)) return problem(`metadata.${field}`, v, 'a map of strings');
+    for (const [key, entry] of Object.entries(v)) {
+      if (typeof entry !== 'string') return problem(`metadata.${field}.${key}`, entry, 'a string');
+    }
+  }
+  return { ...object, metadata: fixed } as KubeObject;
 }
 
 /** `List`, or a typed list such as `TrafficSplitList` (but not the SMI metrics kind of that name). */
@@ -158,21 +213,22 @@ export function toManifests(documents: readonly YamlDocument[]): {
   for (const document of documents) {
     const value = document.value;
     const base = { document, file: document.file.path, docIndex: document.index };
-    if (!checkObject(value, base, '', diagnostics)) continue;
-    if (isListKind(value) && Array.isArray(value.items)) {
+    const object = checkObject(value, base, '', diagnostics);
+    if (object === undefined) continue;
+    if (isListKind(object) && Array.isArray(object.items)) {
       // Typed lists from the API (`TrafficSplitList`) leave apiVersion and kind off their items.
-      const itemKind = value.kind === 'List' ? undefined : value.kind.slice(0, -'List'.length);
-      value.items.forEach((raw: unknown, i: number) => {
+      const itemKind = object.kind === 'List' ? undefined : object.kind.slice(0, -'List'.length);
+      object.items.forEach((raw: unknown, i: number) => {
         const pointer = `/items/${i}`;
         const item =
           itemKind !== undefined && isRecord(raw)
-            ? { apiVersion: value.apiVersion, kind: itemKind, ...raw }
+            ? { apiVersion: object.apiVersion, kind: itemKind, ...raw }
             : raw;
-        if (checkObject(item, base, pointer, diagnostics))
-          manifests.push({ ...base, object: item, pointer });
+        const checked = checkObject(item, base, pointer, diagnostics);
+        if (checked !== undefined) manifests.push({ ...base, object: checked, pointer });
       });
     } else {
-      manifests.push({ ...base, object: value, pointer: '' });
+      manifests.push({ ...base, object, pointer: '' });
     }
   }
   return { manifests, diagnostics };
@@ -189,9 +245,8 @@ export function objectsToManifests(
   const manifests: Manifest[] = [];
   const diagnostics: Diagnostic[] = [];
   values.forEach((value, docIndex) => {
-    if (checkObject(value, { file, docIndex }, '', diagnostics)) {
-      manifests.push({ object: value, file, docIndex, pointer: '' });
-    }
+    const object = checkObject(value, { file, docIndex }, '', diagnostics);
+    if (object !== undefined) manifests.push({ object, file, docIndex, pointer: '' });
   });
   return { manifests, diagnostics };
 }

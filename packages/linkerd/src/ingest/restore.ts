@@ -54,11 +54,13 @@ function comparable(o: KubeObject): string {
 }
 
 function isManaged(m: Manifest): boolean {
-  const labels = m.object.metadata?.labels;
+  // Input is unchecked YAML: `labels:` with no value is null.
+  const labels: unknown = m.object.metadata?.labels;
   return (
-    labels !== undefined &&
+    typeof labels === 'object' &&
+    labels !== null &&
     Object.hasOwn(labels, MANAGED_BY_LABEL) &&
-    labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE
+    (labels as Record<string, unknown>)[MANAGED_BY_LABEL] === MANAGED_BY_VALUE
   );
 }
 
