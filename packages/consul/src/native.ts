@@ -508,7 +508,8 @@ function checkCriteria(
     if (!isRecord(h)) return;
     const at = [...path, 'header', i];
     if (opt(h.name) === undefined) bad([...at, 'name'], 'must not be empty');
-    const kinds = ['exact', 'prefix', 'suffix', 'contains', 'regex'].filter(
+    // Route headers have no `contains`: the API server prunes it, so it is no matcher there.
+    const kinds = ['exact', 'prefix', 'suffix', ...(route ? [] : ['contains']), 'regex'].filter(
       (k) => typeof h[k] === 'string',
     );
     if (h.present === true) kinds.push('present');
@@ -517,7 +518,7 @@ function checkCriteria(
         at,
         `needs exactly one of present, exact, prefix, suffix${route ? '' : ', contains'}, regex`,
       );
-    if (h.ignoreCase === true && (kinds.includes('regex') || kinds.includes('present')))
+    if (!route && h.ignoreCase === true && (kinds.includes('regex') || kinds.includes('present')))
       bad([...at, 'ignoreCase'], 'only applies to exact, prefix, suffix and contains');
     const r = str(h.regex);
     if (r !== undefined) {
@@ -657,7 +658,8 @@ const SEMANTIC_CHECKS: Readonly<
   ServiceResolver: checkResolver,
 };
 
-function headerMatchers(list: unknown): HeaderMatcher[] | undefined {
+/** Header conditions; route headers know no `contains` and `ignoreCase` (the API server prunes them). */
+function headerMatchers(list: unknown, route: boolean): HeaderMatcher[] | undefined {
   if (!Array.isArray(list) || list.length === 0) return undefined;
   return list.filter(isRecord).map((h) => ({
     name: str(h.name) ?? '',
@@ -665,18 +667,18 @@ function headerMatchers(list: unknown): HeaderMatcher[] | undefined {
     ...(typeof h.exact === 'string' && { exact: h.exact }),
     ...(typeof h.prefix === 'string' && { prefix: h.prefix }),
     ...(typeof h.suffix === 'string' && { suffix: h.suffix }),
-    ...(typeof h.contains === 'string' && { contains: h.contains }),
+    ...(!route && typeof h.contains === 'string' && { contains: h.contains }),
     ...(typeof h.regex === 'string' && { regex: h.regex }),
-    ...(h.ignoreCase === true && { ignoreCase: true }),
+    ...(!route && h.ignoreCase === true && { ignoreCase: true }),
     ...(h.invert === true && { invert: true }),
   }));
 }
 
-function criteria(http: Record<string, unknown>): HttpCriteria {
+function criteria(http: Record<string, unknown>, route: boolean): HttpCriteria {
   const methods = Array.isArray(http.methods)
     ? http.methods.filter((m) => typeof m === 'string')
     : [];
-  const header = headerMatchers(http.header);
+  const header = headerMatchers(http.header, route);
   const pathExact = opt(http.pathExact);
   const pathPrefix = opt(http.pathPrefix);
   const pathRegex = opt(http.pathRegex);
@@ -751,7 +753,7 @@ function buildIntentions(spec: Record<string, unknown>): ServiceIntentionsSpec {
             const pj = jwt(p.jwt);
             return {
               action: p.action === 'deny' ? 'deny' : 'allow',
-              ...(isRecord(p.http) && { http: criteria(p.http) }),
+              ...(isRecord(p.http) && { http: criteria(p.http, false) }),
               ...(pj !== undefined && { jwt: pj }),
             };
           }),
@@ -804,7 +806,7 @@ function buildRouter(spec: Record<string, unknown>): ServiceRouterSpec {
         ...(http !== undefined && {
           match: {
             http: {
-              ...criteria(http),
+              ...criteria(http, true),
               ...(http.caseInsensitive === true && { caseInsensitive: true }),
               ...(queryParam.length > 0 && { queryParam }),
             },

@@ -121,13 +121,36 @@ export function matchRequest(match: HttpMatch, request: HttpRequestInfo): Summar
   };
 }
 
-function hostMatches(hostnames: readonly string[] | undefined, host: string | undefined): boolean {
-  if (hostnames === undefined || hostnames.length === 0) return true;
-  if (host === undefined) return false;
+type HostRank = readonly [number, number];
+
+function compareHostRank(a: HostRank, b: HostRank): number {
+  return a[0] - b[0] || a[1] - b[1];
+}
+
+/**
+ * How a route's hostnames match the request's host (linkerd2-proxy `HostMatch`), compared before
+ * the matches: `[0, 0]` for a route without hostnames, then any wildcard (`[1, suffix length]`)
+ * below any exact name (`[2, length]`); undefined when the route does not apply to the host.
+ */
+function hostRank(
+  hostnames: readonly string[] | undefined,
+  host: string | undefined,
+): HostRank | undefined {
+  if (hostnames === undefined || hostnames.length === 0) return [0, 0];
+  if (host === undefined) return undefined;
   const bare = host.replace(/:\d+$/, '').toLowerCase();
-  return hostnames.some((h) =>
-    h.startsWith('*.') ? bare.endsWith(h.slice(1).toLowerCase()) : h.toLowerCase() === bare,
-  );
+  let best: HostRank | undefined;
+  for (const h of hostnames) {
+    const name = h.toLowerCase();
+    let rank: HostRank | undefined;
+    if (name.startsWith('*.')) {
+      if (bare.endsWith(name.slice(1))) rank = [1, name.length - 1];
+    } else if (name === bare) {
+      rank = [2, name.length];
+    }
+    if (rank !== undefined && (best === undefined || compareHostRank(rank, best) > 0)) best = rank;
+  }
+  return best;
 }
 
 function routeValid(route: HttpRouteRecord): boolean {
@@ -155,9 +178,16 @@ function selectRule(
   host: string | undefined,
 ): { route: HttpRouteRecord; backendRefs?: readonly BackendRef[] } | undefined {
   let best:
-    { summary: Summary; route: HttpRouteRecord; backendRefs?: readonly BackendRef[] } | undefined;
+    | {
+        host: HostRank;
+        summary: Summary;
+        route: HttpRouteRecord;
+        backendRefs?: readonly BackendRef[];
+      }
+    | undefined;
   for (const route of byAge(routes)) {
-    if (!hostMatches(route.hostnames, host)) continue;
+    const rank = hostRank(route.hostnames, host);
+    if (rank === undefined) continue;
     for (const rule of route.rules) {
       let summary: Summary | undefined;
       if (rule.matches.length === 0) summary = { path: 1, method: 0, headers: 0, query: 0 };
@@ -167,8 +197,12 @@ function selectRule(
           summary = s;
       }
       if (summary === undefined) continue;
-      if (best === undefined || compareSummary(summary, best.summary) > 0)
+      if (
+        best === undefined ||
+        (compareHostRank(rank, best.host) || compareSummary(summary, best.summary)) > 0
+      )
         best = {
+          host: rank,
           summary,
           route,
           ...(rule.backendRefs !== undefined && { backendRefs: rule.backendRefs }),

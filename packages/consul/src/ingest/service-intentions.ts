@@ -464,6 +464,10 @@ class IntentionReader {
         sourceAccounts.set(key, entry);
       }
     }
+    // Without ACLs an account's pods can carry identities that grant nothing (every Service that
+    // selects them): its access is exact only when all of them agree (else identity-ambiguous).
+    this.addCarried(destAccounts);
+    this.addCarried(sourceAccounts);
     for (const dk of [...destAccounts.keys()].sort()) {
       const dest = destAccounts.get(dk);
       if (dest === undefined) continue;
@@ -506,6 +510,18 @@ class IntentionReader {
         groups.set(key, group);
       }
       this.emitTargets(dest.account, dest.ids, [...groups.values()]);
+    }
+  }
+
+  /** Adds to each account the other identities its pods carry (from the context). */
+  private addCarried(accounts: Map<string, { account: AccountRef; ids: ConsulName[] }>): void {
+    for (const entry of accounts.values()) {
+      const have = new Set(entry.ids.map(identityKey));
+      for (const id of identitiesOfAccount(entry.account, this.ctx.options, this.ctx.cluster)) {
+        if (have.has(identityKey(id))) continue;
+        entry.ids.push(id);
+        have.add(identityKey(id));
+      }
     }
   }
 

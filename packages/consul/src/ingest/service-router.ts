@@ -99,6 +99,7 @@ function readRoute(
     namespace,
     origin,
     fieldOf(router, [...path, 'destination']),
+    root.namespace,
   );
   if (backends === undefined) return undefined;
   const empty = match === undefined || Object.keys(match).length === 0;

@@ -27,7 +27,7 @@ function gcd(a: bigint, b: bigint): bigint {
  * flattens them, weights multiply), resolvers redirect or pick default subsets, subsets become the
  * Kubernetes Services that select them. Targets SMI cannot name (other namespaces, partitions,
  * datacenters, peers, unmapped subsets) are left out with a diagnostic. Undefined when nothing is
- * left.
+ * left. `rootNamespace` is the Consul namespace of the split's root (a route can start elsewhere).
  */
 export function backendsFor(
   reader: ChainReader,
@@ -35,9 +35,9 @@ export function backendsFor(
   namespace: string,
   origin: Origin,
   at: ReportTarget,
+  rootNamespace: string = start.id.namespace,
 ): BackendNode[] | undefined {
   const { config, ctx } = reader;
-  const rootNamespace = start.id.namespace;
   const weights = new Map<string, bigint>();
   const remote = (where: ReportTarget, what: string, value: string): void => {
     once(reader, `remote/${JSON.stringify(where)}`, () =>

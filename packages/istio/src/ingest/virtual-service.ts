@@ -93,7 +93,10 @@ class ServiceReader {
   }
 }
 
-/** A `uri` StringMatch as a start-anchored SMI pathRegex. */
+/**
+ * A `uri` StringMatch as a start-anchored SMI pathRegex. `ignoreUriCase` applies to `exact` and
+ * `prefix` only (VirtualService reference; Envoy ignores `case_sensitive` for regexes).
+ */
 function pathRegexOf(uri: Json, ignoreCase: boolean): string | undefined {
   const flag = ignoreCase ? '(?i)' : '';
   const exact = text(uri, 'exact');
@@ -101,7 +104,7 @@ function pathRegexOf(uri: Json, ignoreCase: boolean): string | undefined {
   const prefix = text(uri, 'prefix');
   if (prefix !== undefined) return `${flag}${escapeRegexLiteral(prefix)}`;
   const regex = text(uri, 'regex');
-  if (regex !== undefined) return `${flag}(?:${regex})$`;
+  if (regex !== undefined) return `(?:${regex})$`;
   return undefined;
 }
 
