@@ -184,6 +184,39 @@ describe('meshlingo (built binary)', () => {
     expect(r.stderr).toContain('[crd/pruned]');
   });
 
+  it('reports portability per mesh: exact round trips, and failures where access cannot be carried', () => {
+    const deny = [
+      '--set',
+      'istio.defaultDeny=namespaces',
+      '--set',
+      'linkerd.defaultDeny=namespace',
+      '--set',
+      'consul.defaultDeny=true',
+    ];
+    const ok = meshlingo([
+      'check',
+      '-f',
+      bookstore,
+      '--mesh',
+      'istio,linkerd,consul',
+      '-o',
+      'json',
+      ...deny,
+    ]);
+    expect(ok.code, ok.stderr).toBe(0);
+    const reports = JSON.parse(ok.stdout) as { mesh: string; status: string; roundTrip: string }[];
+    expect(reports.map((r) => [r.mesh, r.status, r.roundTrip])).toEqual([
+      ['istio', 'ok', 'exact'],
+      ['linkerd', 'ok', 'exact'],
+      ['consul', 'ok', 'exact'],
+    ]);
+    const all = meshlingo(['check', '-f', bookstore, ...deny]);
+    expect(all.code).toBe(1);
+    expect(all.stdout).toMatch(/^appmesh: FAILS/m);
+    expect(all.stdout).toMatch(/^gateway-api: FAILS/m);
+    expect(all.stdout).toContain('error appmesh/route-restriction {narrows-access}');
+  });
+
   it('lists the built-in adapters as JSON without loading them', () => {
     const r = meshlingo(['adapters', '-o', 'json']);
     expect(r.code).toBe(0);
