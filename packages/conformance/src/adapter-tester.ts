@@ -101,12 +101,14 @@ export class AdapterTester {
 
   constructor(private readonly framework?: TestFramework) {}
 
+  /** Runs the cases with the adapter as the target, in a suite named `title` (the adapter's name). */
   run(
     adapter: AnyAdapter,
     cases: { readonly valid?: readonly ValidCase[]; readonly invalid?: readonly InvalidCase[] },
+    title: string = adapter.name,
   ): void {
     const fw = this.framework ?? AdapterTester.framework ?? globalFramework() ?? immediate;
-    fw.describe(adapter.name, () => {
+    fw.describe(title, () => {
       if ((cases.valid ?? []).length > 0)
         fw.describe('valid', () => {
           (cases.valid ?? []).forEach((c, i) => {

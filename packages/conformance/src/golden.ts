@@ -1,4 +1,4 @@
-import { toYamlStream, type AnyAdapter, type SourceFile } from '@meshlingo/core';
+import { smiAdapter, toYamlStream, type AnyAdapter, type SourceFile } from '@meshlingo/core';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
@@ -12,7 +12,11 @@ import {
 } from './adapter-tester.js';
 import { toExpected, type ExpectedDiagnostic } from './expectations.js';
 
-/** One golden case folder: `input.yaml`, optional `context.yaml` / `options.yaml`, `expected/<target>.yaml`. */
+/**
+ * One golden case folder: `input.yaml`, optional `context.yaml` / `options.yaml`, and the
+ * expected output of one direction: `expected/<adapter>.yaml` (SMI in, native out) or
+ * `expected/<adapter>.smi.yaml` (native in, SMI out), each with a `.diagnostics.json`.
+ */
 export interface GoldenCase {
   readonly name: string;
   readonly dir: string;
@@ -24,27 +28,36 @@ export interface GoldenCase {
   readonly diagnosticsPath: string;
 }
 
+/** Which way a golden case converts. */
+export type GoldenDirection = 'emit' | 'ingest';
+
 function readSource(path: string, name: string): SourceFile {
   return { path: name, text: readFileSync(path, 'utf8') };
 }
 
 /**
- * Finds the golden cases of a target under a fixtures directory: every folder with an
- * `input.yaml` and an `expected/<target>.yaml` (in update mode also the `<target>-*` folders;
- * to add a target's expectations to a shared case, create its empty expected file first).
- * Positions in diagnostics name the input as `input.yaml` so golden files do not depend on the
- * checkout path.
+ * Finds the golden cases of an adapter in one direction. A folder belongs to it when it already
+ * has the expected file; in update mode also when it is named for the adapter: `<adapter>-ingest-*`
+ * for ingest, any other `<adapter>-*` for emit. Update mode therefore never writes into other
+ * adapters' cases; to add an adapter's expectations to a shared case, create the empty expected
+ * file first. Positions name the input `input.yaml`, so golden files do not depend on the path.
  */
-export function loadGoldenCases(fixturesDir: string, target: string, update = false): GoldenCase[] {
+export function loadGoldenCases(
+  fixturesDir: string,
+  adapter: string,
+  update = false,
+  direction: GoldenDirection = 'emit',
+): GoldenCase[] {
+  const stem = direction === 'emit' ? adapter : `${adapter}.smi`;
   const out: GoldenCase[] = [];
   for (const name of readdirSync(fixturesDir).sort()) {
     const dir = join(fixturesDir, name);
     const inputPath = join(dir, 'input.yaml');
-    const expectedPath = join(dir, 'expected', `${target}.yaml`);
-    // Update mode writes only where this target already has expectations or into its own
-    // `<target>-*` folders, never into other adapters' cases.
-    const owned = existsSync(expectedPath) || (update && name.startsWith(`${target}-`));
-    if (!existsSync(inputPath) || !owned) continue;
+    const expectedPath = join(dir, 'expected', `${stem}.yaml`);
+    const ingestName = name.startsWith(`${adapter}-ingest-`);
+    const named =
+      direction === 'ingest' ? ingestName : name.startsWith(`${adapter}-`) && !ingestName;
+    if (!existsSync(inputPath) || !(existsSync(expectedPath) || (update && named))) continue;
     const optionsPath = join(dir, 'options.yaml');
     const raw = existsSync(optionsPath)
       ? (load(readFileSync(optionsPath, 'utf8')) as Record<string, unknown> | null)
@@ -62,51 +75,39 @@ export function loadGoldenCases(fixturesDir: string, target: string, update = fa
       core: core ?? {},
       options,
       expectedPath,
-      diagnosticsPath: join(dir, 'expected', `${target}.diagnostics.json`),
+      diagnosticsPath: join(dir, 'expected', `${stem}.diagnostics.json`),
     });
   }
   return out;
 }
 
-function toCase(c: GoldenCase): ValidCase & { diagnostics: readonly ExpectedDiagnostic[] } {
-  const diagnostics = existsSync(c.diagnosticsPath)
-    ? (JSON.parse(readFileSync(c.diagnosticsPath, 'utf8')) as ExpectedDiagnostic[])
-    : [];
+function caseOf(c: GoldenCase, from: readonly AnyAdapter[] | undefined): ValidCase {
   return {
     name: c.name,
     input: [c.input],
     ...(c.context !== undefined && { context: [c.context] }),
     core: c.core,
     options: c.options,
-    output: readFileSync(c.expectedPath, 'utf8'),
-    diagnostics,
+    ...(from !== undefined && { from }),
   };
 }
 
-/**
- * Runs every golden case of an adapter through {@link AdapterTester}. With `update` (set
- * `UPDATE_GOLDEN=1`), writes the expected files instead: review every changed file before
- * committing it.
- */
-export function runGoldenCases(
+function runDirection(
   adapter: AnyAdapter,
   fixturesDir: string,
-  options: {
-    readonly update?: boolean;
-    readonly framework?: TestFramework;
-    readonly from?: readonly AnyAdapter[];
-  } = {},
+  direction: GoldenDirection,
+  update: boolean,
+  framework: TestFramework | undefined,
 ): void {
-  const cases = loadGoldenCases(fixturesDir, adapter.name, options.update === true);
-  if (options.update === true) {
-    for (const c of cases) {
-      const result = runCase(adapter, {
-        input: [c.input],
-        ...(c.context !== undefined && { context: [c.context] }),
-        core: c.core,
-        options: c.options,
-        ...(options.from !== undefined && { from: options.from }),
-      });
+  // Ingest cases read the adapter's native objects and write SMI.
+  const target = direction === 'emit' ? adapter : smiAdapter;
+  const from = direction === 'emit' ? undefined : [adapter];
+  const cases = loadGoldenCases(fixturesDir, adapter.name, update, direction);
+  const valid: ValidCase[] = [];
+  const invalid: InvalidCase[] = [];
+  for (const c of cases) {
+    if (update) {
+      const result = runCase(target, caseOf(c, from));
       mkdirSync(join(c.dir, 'expected'), { recursive: true });
       writeFileSync(c.expectedPath, toYamlStream(result.objects));
       writeFileSync(
@@ -114,13 +115,31 @@ export function runGoldenCases(
         `${JSON.stringify(result.diagnostics.map(toExpected), null, 2)}\n`,
       );
     }
-  }
-  const valid: ValidCase[] = [];
-  const invalid: InvalidCase[] = [];
-  for (const c of cases) {
-    const test = { ...toCase(c), ...(options.from !== undefined && { from: options.from }) };
-    if (test.diagnostics.some((d) => d.severity === 'error')) invalid.push(test);
+    const diagnostics = existsSync(c.diagnosticsPath)
+      ? (JSON.parse(readFileSync(c.diagnosticsPath, 'utf8')) as ExpectedDiagnostic[])
+      : [];
+    const test = { ...caseOf(c, from), output: readFileSync(c.expectedPath, 'utf8'), diagnostics };
+    if (diagnostics.some((d) => d.severity === 'error')) invalid.push(test);
     else valid.push(test);
   }
-  new AdapterTester(options.framework).run(adapter, { valid, invalid });
+  if (valid.length + invalid.length === 0) return;
+  const title = direction === 'emit' ? adapter.name : `${adapter.name} to smi`;
+  new AdapterTester(framework).run(target, { valid, invalid }, title);
+}
+
+/**
+ * Runs every golden case of an adapter through {@link AdapterTester}, both ways: SMI to native
+ * (`expected/<adapter>.yaml`) and native to SMI (`expected/<adapter>.smi.yaml`). With `update`
+ * (set `UPDATE_GOLDEN=1`) the expected files of the adapter's own cases are written first:
+ * review every changed file before committing it.
+ */
+export function runGoldenCases(
+  adapter: AnyAdapter,
+  fixturesDir: string,
+  options: { readonly update?: boolean; readonly framework?: TestFramework } = {},
+): void {
+  const update = options.update === true;
+  runDirection(adapter, fixturesDir, 'emit', update, options.framework);
+  if (adapter !== smiAdapter)
+    runDirection(adapter, fixturesDir, 'ingest', update, options.framework);
 }

@@ -7,7 +7,7 @@ export type { CaseCoreOptions, InvalidCase, TestFramework, ValidCase } from './a
 export { AdapterTester, runCase } from './adapter-tester.js';
 export type { ExpectedDiagnostic } from './expectations.js';
 export { compareDiagnostics, diagnosticMismatch, toExpected } from './expectations.js';
-export type { GoldenCase } from './golden.js';
+export type { GoldenCase, GoldenDirection } from './golden.js';
 export { loadGoldenCases, runGoldenCases } from './golden.js';
 export type { NormalLevel } from './normalize.js';
 export { normalizeModel } from './normalize.js';
