@@ -192,6 +192,8 @@ export {
   portProtocol,
   resolveTargetPort,
   selectorMatches,
+  stableLabels,
+  VOLATILE_LABELS,
 } from './context/context.js';
 export { isContextKind, readContext } from './context/read-context.js';
 

@@ -1,20 +1,6 @@
-import { safeRecord } from '@meshlingo/core';
+import { stableLabels } from '@meshlingo/core';
 
-/**
- * Labels that change on every rollout or name a single pod (the list core uses for its own
- * selectors); a VirtualNode podSelector made from pod labels leaves them out.
- */
-const VOLATILE_LABELS = new Set([
-  'pod-template-hash',
-  'controller-revision-hash',
-  'pod-template-generation',
-  'statefulset.kubernetes.io/pod-name',
-  'apps.kubernetes.io/pod-index',
-  'controller-uid',
-  'batch.kubernetes.io/controller-uid',
-  'job-name',
-  'batch.kubernetes.io/job-name',
-]);
+export { stableLabels };
 
 /** One `matchExpressions` entry of a Kubernetes label selector. */
 export interface SelectorRequirement {
@@ -27,15 +13,6 @@ export interface SelectorRequirement {
 export interface LabelSelector {
   readonly matchLabels: Readonly<Record<string, string>>;
   readonly matchExpressions: readonly SelectorRequirement[];
-}
-
-/** The stable pod labels of a workload, sorted by key, as a null-prototype record. */
-export function stableLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
-  return safeRecord(
-    Object.entries(labels)
-      .filter(([k]) => !VOLATILE_LABELS.has(k))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-  );
 }
 
 /** True when the pod labels satisfy every part of the selector (an empty selector selects all). */

@@ -1,4 +1,5 @@
 import type { Origin } from '../model/model.js';
+import { safeRecord } from '../model/metadata.js';
 import { nodeKey } from '../model/model.js';
 
 /** A Namespace from the context. */
@@ -94,7 +95,7 @@ export type SelectorResult =
     };
 
 /** Labels that change on every rollout or name one pod; never part of a selector we build. */
-const VOLATILE_LABELS = new Set([
+export const VOLATILE_LABELS: ReadonlySet<string> = new Set([
   'pod-template-hash',
   'controller-revision-hash',
   'pod-template-generation',
@@ -105,6 +106,15 @@ const VOLATILE_LABELS = new Set([
   'job-name',
   'batch.kubernetes.io/job-name',
 ]);
+
+/** Pod labels without the volatile ones, sorted by key, as a null-prototype record. */
+export function stableLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
+  return safeRecord(
+    Object.entries(labels)
+      .filter(([k]) => !VOLATILE_LABELS.has(k))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+}
 
 /** True when every label of the selector is on the pod with the same value. */
 export function selectorMatches(

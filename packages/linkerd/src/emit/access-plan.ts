@@ -1,6 +1,7 @@
 import {
   safeRecord,
   selectedMatches,
+  VOLATILE_LABELS,
   type EmitContext,
   type MeshModel,
   type Origin,
@@ -48,24 +49,12 @@ export interface ServerPlan {
   readonly origin: Origin;
 }
 
-// Labels that change per rollout or name single pods (core's selector leaves them out too).
-const VOLATILE = new Set([
-  'pod-template-hash',
-  'controller-revision-hash',
-  'pod-template-generation',
-  'statefulset.kubernetes.io/pod-name',
-  'apps.kubernetes.io/pod-index',
-  'controller-uid',
-  'batch.kubernetes.io/controller-uid',
-  'job-name',
-  'batch.kubernetes.io/job-name',
-]);
-
 function sharedLabels(workloads: readonly WorkloadInfo[]): Record<string, string> {
   const [first, ...rest] = workloads;
   const entries = Object.entries(first?.podLabels ?? {}).filter(
     ([k, v]) =>
-      !VOLATILE.has(k) && rest.every((w) => Object.hasOwn(w.podLabels, k) && w.podLabels[k] === v),
+      !VOLATILE_LABELS.has(k) &&
+      rest.every((w) => Object.hasOwn(w.podLabels, k) && w.podLabels[k] === v),
   );
   return safeRecord(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
