@@ -12,7 +12,8 @@ const jsYaml = createRequire(new URL('../packages/core/package.json', import.met
 const documents = Number(process.argv[2] ?? 14000);
 const parts = [];
 for (let i = 0; i < documents; i++) {
-  const ns = `ns-${i % 50}`;
+  // Groups of seven documents share a namespace, so every reference resolves.
+  const ns = `ns-${Math.floor(i / 7) % 50}`;
   switch (i % 7) {
     case 0:
       parts.push(
