@@ -79,7 +79,3 @@ describe.skipIf(!present)(`App Mesh output against the CRDs in ${crdDir}`, () =>
     );
   }, 120_000);
 });
-
-describe.skipIf(present)('App Mesh output against the CRDs', () => {
-  it.skip(`skipped: ${crdDir} is absent (it sits beside the clone in CI)`, () => undefined);
-});

@@ -42,57 +42,56 @@ function readObjects(path: string): KubeObject[] {
   return toManifests(parsed.documents).manifests.map((m) => m.object);
 }
 
-describe.skipIf(!present)('emitted objects validate against the consul-k8s CRDs', () => {
-  beforeAll(async () => {
-    const loaded = await loadCrdDirectory([crdDir]);
-    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    crds = loaded.crds;
-  });
+describe.skipIf(!present)(
+  `emitted objects validate against the consul-k8s CRDs (${crdDir}, skipped when absent)`,
+  () => {
+    beforeAll(async () => {
+      const loaded = await loadCrdDirectory([crdDir]);
+      expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      crds = loaded.crds;
+    });
 
-  it('rejects what the API server rejects (the check can fail)', () => {
-    const wrong: KubeObject = {
-      apiVersion: 'consul.hashicorp.com/v1alpha1',
-      kind: 'ServiceSplitter',
-      metadata: { name: 'api', namespace: 'shop' },
-      spec: { splits: [{ weight: 'half', service: 'api-v1', subset: 'v1' }] },
-    };
-    expect(problems([wrong]).length).toBeGreaterThanOrEqual(2);
-  });
+    it('rejects what the API server rejects (the check can fail)', () => {
+      const wrong: KubeObject = {
+        apiVersion: 'consul.hashicorp.com/v1alpha1',
+        kind: 'ServiceSplitter',
+        metadata: { name: 'api', namespace: 'shop' },
+        spec: { splits: [{ weight: 'half', service: 'api-v1', subset: 'v1' }] },
+      };
+      expect(problems([wrong]).length).toBeGreaterThanOrEqual(2);
+    });
 
-  const goldens = readdirSync(fixtures).filter((name) =>
-    existsSync(join(fixtures, name, 'expected', 'consul.yaml')),
-  );
-  it.each(goldens)('golden output %s', (name) => {
-    const objects = readObjects(join(fixtures, name, 'expected', 'consul.yaml'));
-    expect(problems(objects)).toEqual([]);
-  });
-
-  const modes = [
-    { name: 'one flat namespace, widening', options: {}, onUnrepresentable: 'widen' as const },
-    {
-      name: 'namespace mirroring, services, default deny',
-      options: {
-        consul: {
-          namespaces: { mode: 'mirroring', prefix: 'k8s-' },
-          backends: 'services',
-          defaultDeny: true,
-        },
-      },
-      onUnrepresentable: 'narrow' as const,
-    },
-  ];
-  it.each(modes)('random worlds: $name', ({ options, onUnrepresentable }) => {
-    fc.assert(
-      fc.property(worldArbitrary(), (world) => {
-        const emitted = emitWorld(consul, world, { adapterOptions: options, onUnrepresentable });
-        expect(problems(emitted.objects)).toEqual([]);
-      }),
-      propertySettings(),
+    const goldens = readdirSync(fixtures).filter((name) =>
+      existsSync(join(fixtures, name, 'expected', 'consul.yaml')),
     );
-    expect(validated).toBeGreaterThan(0);
-  });
-});
+    it.each(goldens)('golden output %s', (name) => {
+      const objects = readObjects(join(fixtures, name, 'expected', 'consul.yaml'));
+      expect(problems(objects)).toEqual([]);
+    });
 
-describe.skipIf(present)('consul CRD validation', () => {
-  it.skip(`needs the consul-k8s CRDs in ${crdDir}`, () => undefined);
-});
+    const modes = [
+      { name: 'one flat namespace, widening', options: {}, onUnrepresentable: 'widen' as const },
+      {
+        name: 'namespace mirroring, services, default deny',
+        options: {
+          consul: {
+            namespaces: { mode: 'mirroring', prefix: 'k8s-' },
+            backends: 'services',
+            defaultDeny: true,
+          },
+        },
+        onUnrepresentable: 'narrow' as const,
+      },
+    ];
+    it.each(modes)('random worlds: $name', ({ options, onUnrepresentable }) => {
+      fc.assert(
+        fc.property(worldArbitrary(), (world) => {
+          const emitted = emitWorld(consul, world, { adapterOptions: options, onUnrepresentable });
+          expect(problems(emitted.objects)).toEqual([]);
+        }),
+        propertySettings(),
+      );
+      expect(validated).toBeGreaterThan(0);
+    });
+  },
+);

@@ -64,9 +64,3 @@ describe.skipIf(!present)(
     });
   },
 );
-
-describe.skipIf(present)('Istio corpus', () => {
-  it(`is skipped: ${corpus} does not exist (real manifests live in ../shared beside the clone)`, () => {
-    expect(present).toBe(false);
-  });
-});

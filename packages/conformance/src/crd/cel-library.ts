@@ -180,7 +180,7 @@ export function celEquals(a: unknown, b: unknown): boolean {
     }
   }
   if (typeof a === 'object' || typeof b === 'object') {
-    throw new CelUnsupportedError('equality of these values is not implemented');
+    throw new CelUnsupportedError('equality of these values is not supported');
   }
   return false;
 }
@@ -407,7 +407,7 @@ function formatString(template: string, args: readonly unknown[]): string {
         else if (typeof arg === 'bigint' || typeof arg === 'boolean') out += String(arg);
         else if (arg === null) out += 'null';
         else if (arg instanceof Uint8Array) out += Buffer.from(arg).toString('utf8');
-        else throw new CelUnsupportedError('%s of this type is not implemented');
+        else throw new CelUnsupportedError('%s of this type is not supported');
         break;
       case 'd':
         out += formatInteger(arg, 10);
@@ -439,7 +439,7 @@ function formatString(template: string, args: readonly unknown[]): string {
         break;
       }
       default:
-        throw new CelUnsupportedError(`format verb %${verb ?? ''} is not implemented`);
+        throw new CelUnsupportedError(`format verb %${verb ?? ''} is not supported`);
     }
   }
   return out;
@@ -462,7 +462,7 @@ function registerLists(env: Environment): void {
     if (items.every((v) => v instanceof Duration)) {
       return toDuration(items.reduce<bigint>((a, b) => a + durationNanos(b), 0n));
     }
-    throw new CelUnsupportedError('sum() of these values is not implemented');
+    throw new CelUnsupportedError('sum() of these values is not supported');
   });
   const extreme = (l: unknown, sign: number): unknown => {
     const items = list(l);

@@ -151,7 +151,7 @@ const programs = new Map<string, CelProgram>();
 /**
  * Parses and type-checks an expression once (programs are cached by their text: the same rule
  * appears in many schemas). Anything cel-js cannot parse or type-check, such as a function of the
- * Kubernetes library that is not implemented here, makes the program unsupported.
+ * Kubernetes library that is not supported here, makes the program unsupported.
  */
 export function compileCel(source: string): CelProgram {
   let program = programs.get(source);
