@@ -24,7 +24,11 @@ function readHeaders(match: Cursor, key: string): ParsedHeader[] {
   for (const header of match.records(key)) {
     header.onlyKnown(['name', 'match', 'invert']);
     const name = header.string('name');
-    if (name === undefined) continue;
+    if (name === undefined) {
+      // Required by the CRD; without it the condition cannot be read (the match gets wider).
+      if (!header.has('name')) header.invalid(header.at('name'), undefined, 'a name');
+      continue;
+    }
     const invert = header.boolean('invert') ?? false;
     const how = header.record('match');
     let condition: ParsedHeader['condition'] = { kind: 'present' };
@@ -40,7 +44,11 @@ function readHeaders(match: Cursor, key: string): ParsedHeader[] {
         range.onlyKnown(['start', 'end']);
         const start = range.integer('start', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
         const end = range.integer('end', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-        if (start === undefined || end === undefined) continue;
+        if (start === undefined || end === undefined) {
+          if (!range.has('start')) range.invalid(range.at('start'), undefined, 'a start');
+          if (!range.has('end')) range.invalid(range.at('end'), undefined, 'an end');
+          continue;
+        }
         condition = { kind: 'range', start, end };
       }
     }
@@ -73,6 +81,7 @@ function readHttpMatch(match: Cursor): ParsedHttpMatch | undefined {
   const query = match.records('queryParameters').flatMap((q) => {
     q.onlyKnown(['name', 'match']);
     const name = q.string('name');
+    if (!q.has('name')) q.invalid(q.at('name'), undefined, 'a name');
     const exact = q.record('match')?.string('exact');
     return name === undefined
       ? []

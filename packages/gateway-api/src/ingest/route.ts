@@ -115,27 +115,34 @@ export function readParentRefs(
     let parentNamespace = namespace;
     let port: number | undefined;
     let section: string | undefined;
+    // A field with an invalid value (reported) leaves the whole parentRef out: read without it,
+    // the reference would name another parent, or every port instead of one.
+    let valid = true;
+    const checked = <T>(value: T | undefined): T | undefined => {
+      if (value === undefined) valid = false;
+      return value;
+    };
     const read = r.fields(ref, at, {
       group: (v, p) => {
-        group = r.string(v, p) ?? group;
+        group = checked(r.string(v, p)) ?? group;
       },
       kind: (v, p) => {
-        kind = r.string(v, p) ?? kind;
+        kind = checked(r.string(v, p)) ?? kind;
       },
       name: (v, p) => {
         name = r.string(v, p);
       },
       namespace: (v, p) => {
-        parentNamespace = r.string(v, p) ?? parentNamespace;
+        parentNamespace = checked(r.string(v, p)) ?? parentNamespace;
       },
       port: (v, p) => {
-        port = r.integer(v, p, 1, 65535);
+        port = checked(r.integer(v, p, 1, 65535));
       },
       sectionName: (v, p) => {
-        section = r.string(v, p);
+        section = checked(r.string(v, p));
       },
     });
-    if (!read) return;
+    if (!read || !valid) return;
     if (name === undefined) {
       r.invalid(at, 'needs a name');
       return;
@@ -197,28 +204,34 @@ export function readBackendRefs(
     let backendNamespace = namespace;
     let port: number | undefined;
     let weight: number | undefined = 1;
+    // As for parentRefs: a backendRef with an invalid value (reported) is left out.
+    let valid = true;
+    const checked = <T>(value: T | undefined): T | undefined => {
+      if (value === undefined) valid = false;
+      return value;
+    };
     const handlers: Record<string, FieldHandler> = {
       group: (v, p) => {
-        group = r.string(v, p) ?? group;
+        group = checked(r.string(v, p)) ?? group;
       },
       kind: (v, p) => {
-        kind = r.string(v, p) ?? kind;
+        kind = checked(r.string(v, p)) ?? kind;
       },
       name: (v, p) => {
         name = r.string(v, p);
       },
       namespace: (v, p) => {
-        backendNamespace = r.string(v, p) ?? backendNamespace;
+        backendNamespace = checked(r.string(v, p)) ?? backendNamespace;
       },
       port: (v, p) => {
-        port = r.integer(v, p, 1, 65535);
+        port = checked(r.integer(v, p, 1, 65535));
       },
       weight: (v, p) => {
         weight = r.integer(v, p, 0, 1_000_000);
       },
       ...(withFilters && { filters: (v: unknown, p: Path) => readFilters(r, v, p) }),
     };
-    if (!r.fields(ref, at, handlers) || weight === undefined) return;
+    if (!r.fields(ref, at, handlers) || !valid || weight === undefined) return;
     if (name === undefined) {
       r.invalid(at, 'needs a name');
       return;
