@@ -1,45 +1,6 @@
-import {
-  indexContext,
-  parseYamlStream,
-  readContext,
-  toManifests,
-  type AccessRequest,
-  type KubeObject,
-  type RouteRequest,
-} from '@meshlingo/core';
+import type { AccessRequest, RouteRequest } from '@meshlingo/core';
 import { describe, expect, it } from 'vitest';
-import { AppMeshOptionsSchema, authorizeAppMesh, routeAppMesh } from '../src/index.js';
-
-/** App Mesh objects and the cluster they run in, from one YAML stream. */
-function world(yaml: string) {
-  const { manifests } = toManifests(parseYamlStream({ path: 'test.yaml', text: yaml }).documents);
-  const read = readContext(manifests);
-  const objects: KubeObject[] = read.others.map((m) => m.object);
-  const env = { options: AppMeshOptionsSchema.parse({}), cluster: indexContext(read.context) };
-  return {
-    authorize: (request: AccessRequest) => authorizeAppMesh(objects, request, env),
-    route: (request: RouteRequest) => routeAppMesh(objects, request, env),
-  };
-}
-
-const workload = (name: string, labels: string, account: string, ns = 'shop') => `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}, namespace: ${ns}}
-spec:
-  selector: {matchLabels: ${labels}}
-  template:
-    metadata: {labels: ${labels}}
-    spec: {serviceAccountName: ${account}, containers: [{name: c, image: i}]}
----`;
-
-const node = (name: string, labels: string, extra = '', ns = 'shop') => `
-apiVersion: appmesh.k8s.aws/v1beta2
-kind: VirtualNode
-metadata: {name: ${name}, namespace: ${ns}}
-spec:
-  podSelector: {matchLabels: ${labels}}${extra}
----`;
+import { node, workload, world } from './evaluator-support.js';
 
 const CLUSTER = [
   workload('frontend', '{app: frontend}', 'frontend'),
